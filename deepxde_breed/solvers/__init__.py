@@ -1,0 +1,13 @@
+"""Reference solvers for the PDE benchmarks used with adaptive collocation sampling."""
+
+from .allen_cahn import (
+    relative_l2_error,
+    solve_allen_cahn_dirichlet,
+    solve_allen_cahn_periodic,
+)
+
+__all__ = [
+    "relative_l2_error",
+    "solve_allen_cahn_dirichlet",
+    "solve_allen_cahn_periodic",
+]
