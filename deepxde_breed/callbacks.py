@@ -348,3 +348,6 @@ class UniformResampler(_Resampler):
 
     def _new_points(self, points, losses, step):
         return uniform_points(len(points), self.domain, self.rng)
+
+    def _describe(self):
+        return f"{self.num_resamples} resamples of {self.num_points} points"

@@ -246,6 +246,14 @@ def test_callback_logs_at_interval(caplog):
     assert "children" in messages[0] and "out-of-domain redraws" in messages[0]
 
 
+def test_uniform_log_line(caplog):
+    model = build_heat_model()
+    with caplog.at_level(logging.INFO, logger="deepxde_breed"):
+        model.train(iterations=2, callbacks=[UniformResampler(period=1, log_every=2)], display_every=1000, verbose=0)
+    messages = [record.getMessage() for record in caplog.records if record.name == "deepxde_breed"]
+    assert messages == ["Uniform at iteration 2: 2 resamples of 80 points"]
+
+
 def test_callback_rejects_non_pde_data():
     data = dde.data.Function(dde.geometry.Interval(0, 1), np.sin, 10, 10)
     model = dde.Model(data, dde.nn.FNN([1, 4, 1], "tanh", "Glorot normal"))
