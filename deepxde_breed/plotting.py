@@ -12,7 +12,9 @@ def plot_training_summary(problem, model, history, sampler, path):
     The PNG is written to a temporary file in the same folder and renamed to
     ``path``, so an interrupted run never leaves a half-written figure.
     """
+    # The first input coordinate is drawn on the vertical axis, so time runs left to right.
     x, t, reference = problem.reference()
+    first_label, second_label = problem.axis_labels
     prediction = problem.predict_grid(model)
     points = np.asarray(model.data.train_x_all)
     iterations = [row[0] for row in history]
@@ -34,18 +36,18 @@ def plot_training_summary(problem, model, history, sampler, path):
     axis.scatter(points[:, 1], points[:, 0], s=2, alpha=0.6)
     axis.set_xlim(t[0], t[-1])
     axis.set_ylim(x[0], x[-1])
-    axis.set_xlabel("t")
-    axis.set_ylabel("x")
+    axis.set_xlabel(second_label)
+    axis.set_ylabel(first_label)
     axis.set_title(f"collocation points at the end ({len(points)})")
 
     limits = {"vmin": min(reference.min(), prediction.min()), "vmax": max(reference.max(), prediction.max())}
     for axis, values, title in (
-        (axes[1, 0], reference, "reference u(x, t)"),
-        (axes[1, 1], prediction, "PINN prediction u(x, t)"),
+        (axes[1, 0], reference, f"reference u({first_label}, {second_label})"),
+        (axes[1, 1], prediction, f"PINN prediction u({first_label}, {second_label})"),
     ):
         image = axis.pcolormesh(t, x, values.T, shading="auto", cmap="RdBu_r", **limits)
-        axis.set_xlabel("t")
-        axis.set_ylabel("x")
+        axis.set_xlabel(second_label)
+        axis.set_ylabel(first_label)
         axis.set_title(title)
         figure.colorbar(image, ax=axis, label="u")
 

@@ -25,19 +25,18 @@ Each variant has a reference solution from the project's spectral solvers in
 :mod:`deepxde_breed.solvers`.
 """
 
-import functools
-
 import deepxde as dde
 import numpy as np
 import torch
 
-from .._validation import check_choice, check_integer
-from ..solvers import relative_l2_error, solve_allen_cahn_dirichlet, solve_allen_cahn_periodic
+from .._validation import check_choice
+from ..solvers import solve_allen_cahn_dirichlet, solve_allen_cahn_periodic
+from .base import PINNProblem
 
 VARIANTS = ("deepxde", "paper")
 
 
-class AllenCahn:
+class AllenCahn(PINNProblem):
     """Allen-Cahn problem: geometry, PDE, conditions, network, reference solution.
 
     Parameters
@@ -59,21 +58,17 @@ class AllenCahn:
         the scenario (0.15, 0.7, 5000).
     """
 
+    name = "allen-cahn"
     breed_settings = {"sigma": 0.001, "ratio_start": 0.15, "ratio_end": 0.7, "ratio_steps": 5000}
 
     def __init__(self, variant="deepxde", num_points=None):
         self.variant = check_choice("variant", variant, VARIANTS)
         paper = variant == "paper"
-        if num_points is None:
-            num_points = 1000 if paper else 2000
-        self.num_points = check_integer("num_points", num_points, minimum=1)
-
+        self.default_num_points = 1000 if paper else 2000
+        self.default_iterations = 60000 if paper else 10000
         self.diffusion = 1e-4 if paper else 1e-3
         self.reaction = 5.0
-        self.default_iterations = 60000 if paper else 10000
-        self.geometry = dde.geometry.GeometryXTime(
-            dde.geometry.Interval(-1, 1), dde.geometry.TimeDomain(0, 1)
-        )
+        super().__init__(num_points)
 
     @property
     def description(self):
@@ -82,28 +77,23 @@ class AllenCahn:
             return "Allen-Cahn, D = 1e-4, periodic, soft initial condition (R3 and Breed papers)"
         return "Allen-Cahn, D = 0.001, Dirichlet u = -1, hard constraints (DeepXDE example)"
 
+    def build_geometry(self):
+        """Build the space-time domain [-1, 1] x [0, 1]."""
+        return dde.geometry.GeometryXTime(dde.geometry.Interval(-1, 1), dde.geometry.TimeDomain(0, 1))
+
     def pde(self, x, u):
         """Return the residual ``u_t - D u_xx - 5 (u - u^3)`` at the inputs ``x = (x, t)``."""
         u_t = dde.grad.jacobian(u, x, i=0, j=1)
         u_xx = dde.grad.hessian(u, x, i=0, j=0)
         return u_t - self.diffusion * u_xx - self.reaction * (u - u**3)
 
-    def build_data(self):
-        """Build the DeepXDE ``TimePDE`` data object with ``num_points`` PDE points."""
-        conditions = []
-        if self.variant == "paper":
-            x0 = np.linspace(-1, 1, 512, endpoint=False)[:, None]
-            points = np.hstack([x0, np.zeros_like(x0)])
-            conditions = [dde.icbc.PointSetBC(points, _initial_condition(x0))]
-        return dde.data.TimePDE(
-            self.geometry,
-            self.pde,
-            conditions,
-            num_domain=self.num_points,
-            num_boundary=0,
-            num_initial=0,
-            train_distribution="pseudo",
-        )
+    def conditions(self):
+        """Return the soft initial condition of the paper variant, or nothing."""
+        if self.variant != "paper":
+            return []
+        x0 = np.linspace(-1, 1, 512, endpoint=False)[:, None]
+        points = np.hstack([x0, np.zeros_like(x0)])
+        return [dde.icbc.PointSetBC(points, _initial_condition(x0))]
 
     def build_net(self):
         """Build the variant's network, conditions and features included."""
@@ -116,33 +106,30 @@ class AllenCahn:
         net.apply_output_transform(_hard_constraints)
         return net
 
-    def build_model(self):
-        """Build and compile a ``dde.Model`` with the variant's optimizer settings."""
-        model = dde.Model(self.build_data(), self.build_net())
+    def compile(self, model):
+        """Compile with Adam at 1e-3; the paper variant decays it and weights the initial loss."""
         if self.variant == "paper":
             model.compile("adam", lr=1e-3, decay=("step", 5000, 0.9), loss_weights=[1, 100])
         else:
             model.compile("adam", lr=1e-3)
-        return model
 
-    def reference(self):
-        """Return the reference grid ``(x, t, u)`` with ``u[i, j] = u(x[j], t[i])``.
+    def compute_reference(self):
+        """Solve on the grid of the data set that goes with the variant.
 
-        The ``"deepxde"`` grid has 201 x 101 points, the ``"paper"`` grid 512 x 201,
-        the layouts of the data sets that go with each setting.
+        The ``"deepxde"`` grid has 201 x 101 points (x, t), the ``"paper"`` grid
+        512 x 201.
         """
-        return _reference_grid(self.variant)
+        if self.variant == "paper":
+            x = np.linspace(-1, 1, 512, endpoint=False)
+            t = np.linspace(0, 1, 201)
+            return x, t, solve_allen_cahn_periodic(x, t)
+        x = np.linspace(-1, 1, 201)
+        t = np.linspace(0, 1, 101)
+        return x, t, solve_allen_cahn_dirichlet(x, t)
 
-    def predict_grid(self, model):
-        """Return the network prediction on the reference grid, shaped like ``u``."""
-        x, t, u = self.reference()
-        xx, tt = np.meshgrid(x, t)
-        inputs = np.stack([xx.ravel(), tt.ravel()], axis=1).astype(dde.config.real(np))
-        return model.predict(inputs).reshape(u.shape)
-
-    def relative_l2_error(self, model):
-        """Return the relative L2 error of ``model`` on the reference grid."""
-        return relative_l2_error(self.predict_grid(model), self.reference()[2])
+    def reference_key(self):
+        """Return the key of the cached reference: one per variant."""
+        return (type(self), self.variant)
 
 
 def _initial_condition(x):
@@ -158,18 +145,3 @@ def _fourier_features(inputs):
 def _hard_constraints(inputs, outputs):
     x, t = inputs[:, 0:1], inputs[:, 1:2]
     return x**2 * torch.cos(np.pi * x) + t * (1 - x**2) * outputs
-
-
-@functools.lru_cache(maxsize=None)
-def _reference_grid(variant):
-    if variant == "paper":
-        x = np.linspace(-1, 1, 512, endpoint=False)
-        t = np.linspace(0, 1, 201)
-        u = solve_allen_cahn_periodic(x, t)
-    else:
-        x = np.linspace(-1, 1, 201)
-        t = np.linspace(0, 1, 101)
-        u = solve_allen_cahn_dirichlet(x, t)
-    for array in (x, t, u):
-        array.setflags(write=False)
-    return x, t, u
