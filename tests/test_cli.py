@@ -40,9 +40,10 @@ def test_cli_train_end_to_end(tmp_path, sampler):
     assert "iteration 30/30" in completed.stderr
 
 
-def test_cli_paper_variant_runs(tmp_path):
+@pytest.mark.parametrize("sampler", ["breed", "r3", "uniform", "fixed"])
+def test_cli_paper_variant_runs(tmp_path, sampler):
     completed, output = run_cli(
-        tmp_path, "--variant", "paper", "--sampler", "breed", "--iterations", "4", "--eval-every", "2", "--num-points", "100"
+        tmp_path, "--variant", "paper", "--sampler", sampler, "--iterations", "4", "--eval-every", "2", "--num-points", "100"
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip().splitlines()[-1].startswith("relative L2 error: ")
