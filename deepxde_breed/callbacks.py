@@ -22,6 +22,16 @@ from .schedules import linear_schedule
 logger = logging.getLogger("deepxde_breed")
 
 
+def is_sample_data(data):
+    """Return True for simulation data: inputs scored by a per-sample loss.
+
+    Such a data object has ``geom``, ``train_x``, ``pointwise_loss(model)``
+    (one loss per row of ``train_x``) and ``replace_points(points)``, which
+    runs the simulator on new inputs and replaces the targets.
+    """
+    return callable(getattr(data, "pointwise_loss", None)) and callable(getattr(data, "replace_points", None))
+
+
 class _Resampler(Callback):
     """Common machinery: period, random generator, residual source and point swap.
 
@@ -53,13 +63,17 @@ class _Resampler(Callback):
 
     def on_train_begin(self):
         data = self.model.data
-        for attribute in ("geom", "pde", "train_x_all", "train_x_bc", "num_bcs"):
-            if getattr(data, attribute, None) is None:
-                raise TypeError(
-                    f"{type(self).__name__} needs a deepxde.data.PDE or TimePDE data object "
-                    f"with a PDE and its training points; data.{attribute} is missing on "
-                    f"{type(data).__name__}"
-                )
+        self.sample_data = is_sample_data(data)
+        if not self.sample_data:
+            for attribute in ("geom", "pde", "train_x_all", "train_x_bc", "num_bcs"):
+                if getattr(data, attribute, None) is None:
+                    raise TypeError(
+                        f"{type(self).__name__} needs a deepxde.data.PDE or TimePDE data object "
+                        f"with a PDE and its training points, or a data object with "
+                        f"pointwise_loss(model) and replace_points(points) such as "
+                        f"deepxde_breed.SimulatorData; data.{attribute} is missing on "
+                        f"{type(data).__name__}"
+                    )
 
         if self.rng is None:
             self.rng = self._make_rng()
@@ -67,10 +81,10 @@ class _Resampler(Callback):
             self.domain = Domain(data.geom, dtype=config.real(np))
         self._check_domain()
 
-        self.num_points = len(data.train_x_all)
+        self.num_points = len(self._current_points())
         self._last_resample_step = self.model.train_state.step
         self._last_log_step = self.model.train_state.step
-        if self.needs_losses:
+        if self.needs_losses and not self.sample_data:
             self._install_capture()
 
     def on_train_end(self):
@@ -82,8 +96,7 @@ class _Resampler(Callback):
             return
         self._last_resample_step = step
 
-        data = self.model.data
-        points = data.train_x_all
+        points = self._current_points()
         losses = self._losses(points) if self.needs_losses else None
         new_points = self._new_points(points, losses, step)
         if len(new_points) != self.num_points:
@@ -125,8 +138,17 @@ class _Resampler(Callback):
             self.model.data.pde = self._original_pde
         self._capture = None
 
+    def _current_points(self):
+        if self.sample_data:
+            return self.model.data.train_x
+        return self.model.data.train_x_all
+
     def _losses(self, points):
         data = self.model.data
+        if self.sample_data:
+            self.residual_source = "per-sample loss"
+            return np.asarray(data.pointwise_loss(self.model), dtype=np.float64).reshape(-1)
+
         losses = None
         if self._capture is not None:
             num_inputs = len(data.train_x_bc) + len(points)
@@ -142,6 +164,10 @@ class _Resampler(Callback):
     def _replace(self, new_points):
         data = self.model.data
         real = config.real(np)
+        if self.sample_data:
+            data.replace_points(np.ascontiguousarray(new_points, dtype=real))
+            return
+
         data.train_x_all = np.ascontiguousarray(new_points, dtype=real)
         data.train_x = np.vstack((data.train_x_bc, data.train_x_all)).astype(real, copy=False)
         data.train_y = data.soln(data.train_x) if data.soln else None
@@ -314,7 +340,10 @@ class R3Resampler(_Resampler):
         self.num_retained = 0
 
     def _new_points(self, points, losses, step):
-        result = r3_points(points, np.sqrt(losses), self.domain, self.rng)
+        # For a PINN the fitness is the residual norm sqrt(l); for simulation data
+        # the per-sample loss itself plays the part of the residual.
+        fitness = losses if self.sample_data else np.sqrt(losses)
+        result = r3_points(points, fitness, self.domain, self.rng)
         self.num_retained = result.num_retained
         return result.points
 

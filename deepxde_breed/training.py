@@ -120,8 +120,8 @@ def train_problem(problem, sampler, iterations, *, seed=0, output=None, period=N
     Returns
     -------
     dict
-        ``relative_l2_error``, ``history`` (rows of ``HISTORY_COLUMNS``), ``model``
-        and ``callback``.
+        ``metrics`` (``{"relative L2 error": value}``), ``history`` (rows of
+        ``HISTORY_COLUMNS``), ``model`` and ``callback``.
     """
     iterations = check_integer("iterations", iterations, minimum=1)
     seed = check_integer("seed", seed, minimum=0)
@@ -151,4 +151,4 @@ def train_problem(problem, sampler, iterations, *, seed=0, output=None, period=N
         from .plotting import plot_training_summary
 
         plot_training_summary(problem, model, history.rows, sampler, os.path.join(output, "summary.png"))
-    return {"relative_l2_error": error, "history": history.rows, "model": model, "callback": callback}
+    return {"metrics": {"relative L2 error": error}, "history": history.rows, "model": model, "callback": callback}

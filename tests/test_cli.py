@@ -58,6 +58,7 @@ def test_cli_paper_variant_runs(tmp_path, sampler):
         (["--period", "0"], "period must be >= 1, got 0"),
         (["--num-points", "0"], "num_points must be >= 1, got 0"),
         (["--sampler", "rad"], "invalid choice: 'rad'"),
+        (["--variant", "periodic"], "variant of allen-cahn must be one of: 'deepxde', 'paper'; got 'periodic'"),
     ],
 )
 def test_cli_invalid_arguments(tmp_path, capsys, arguments, message):
@@ -65,3 +66,11 @@ def test_cli_invalid_arguments(tmp_path, capsys, arguments, message):
         main(["train", "allen-cahn", *arguments, "--output", str(tmp_path / "run")])
     assert raised.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_cli_list_shows_problems(capsys):
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [line.split()[0] for line in lines]
+    assert "allen-cahn" in names
+    assert all(len(line.split(maxsplit=1)) == 2 for line in lines)

@@ -1,5 +1,36 @@
-"""Ready-made PDE problems with their own reference solutions."""
+"""Ready-made problems, by name.
+
+``PROBLEMS`` maps each name to the class that builds the problem. PINN problems
+derive from :class:`~deepxde_breed.problems.base.PINNProblem`; a surrogate
+problem, trained on simulator outputs instead of PDE residuals, provides its own
+``train`` method.
+"""
 
 from .allen_cahn import AllenCahn
+from .base import PINNProblem
 
-__all__ = ["AllenCahn"]
+PROBLEMS = {
+    AllenCahn.name: AllenCahn,
+}
+
+
+def get_problem(name, **options):
+    """Build the problem registered under ``name`` with keyword ``options``.
+
+    Raises
+    ------
+    ValueError
+        If no problem has that name.
+    """
+    if name not in PROBLEMS:
+        known = ", ".join(sorted(PROBLEMS))
+        raise ValueError(f"problem must be one of {known}, got {name!r}")
+    return PROBLEMS[name](**options)
+
+
+def list_problems():
+    """Return ``(name, description)`` pairs of every registered problem, by name."""
+    return [(name, PROBLEMS[name]().description) for name in sorted(PROBLEMS)]
+
+
+__all__ = ["PROBLEMS", "AllenCahn", "PINNProblem", "get_problem", "list_problems"]

@@ -59,6 +59,7 @@ class AllenCahn(PINNProblem):
     """
 
     name = "allen-cahn"
+    variants = VARIANTS
     breed_settings = {"sigma": 0.001, "ratio_start": 0.15, "ratio_end": 0.7, "ratio_steps": 5000}
 
     def __init__(self, variant="deepxde", num_points=None):
