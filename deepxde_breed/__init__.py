@@ -8,9 +8,9 @@ import os
 
 os.environ.setdefault("DDE_BACKEND", "pytorch")
 
-from .callbacks import BreedResampler, R3Resampler, UniformResampler  # noqa: E402
+from .callbacks import BreedResampler, R3Resampler, RADResampler, UniformResampler  # noqa: E402
 from .domain import Domain  # noqa: E402
-from .samplers import breed_points, r3_points, uniform_points  # noqa: E402
+from .samplers import breed_points, r3_points, rad_points, uniform_points  # noqa: E402
 from .schedules import linear_schedule  # noqa: E402
 
 __version__ = "0.1.0"
@@ -18,10 +18,12 @@ __version__ = "0.1.0"
 __all__ = [
     "BreedResampler",
     "R3Resampler",
+    "RADResampler",
     "UniformResampler",
     "Domain",
     "breed_points",
     "r3_points",
+    "rad_points",
     "uniform_points",
     "linear_schedule",
 ]

@@ -16,7 +16,7 @@ from deepxde.callbacks import Callback
 from ._validation import check_choice, check_integer, check_positive_vector, check_real
 from .domain import Domain
 from .residuals import ResidualCapture, predicted_loss
-from .samplers import breed_points, r3_points, uniform_points
+from .samplers import breed_points, r3_points, rad_points, uniform_points
 from .schedules import linear_schedule
 
 logger = logging.getLogger("deepxde_breed")
@@ -380,3 +380,67 @@ class UniformResampler(_Resampler):
 
     def _describe(self):
         return f"{self.num_resamples} resamples of {self.num_points} points"
+
+
+class RADResampler(_Resampler):
+    """Replace the PDE collocation points with a residual-based adaptive distribution.
+
+    RAD (Wu et al., "A comprehensive study of non-adaptive and residual-based
+    adaptive sampling for physics-informed neural networks", 2023) draws the new
+    set from the density ``p(x) ∝ |r(x)| ** k / mean(|r| ** k) + c``. The density is
+    evaluated on ``num_candidates`` fresh uniform candidates through
+    ``model.predict(operator=pde)``, and ``N_s`` of them are drawn without
+    replacement. Because the candidates are not training points, the residual
+    always comes from ``model.predict``, one extra forward and backward pass over
+    the candidates per resample.
+
+    Parameters
+    ----------
+    k : float, default 1.0
+        Exponent of the absolute residual, >= 0.
+    c : float, default 1.0
+        Constant added to the normalised density, >= 0.
+    num_candidates : int or None, default None
+        Uniform candidates per resample, at least ``N_s``; ``None`` takes
+        ``10 * N_s``.
+    period : int, default 100
+        Optimizer steps between resamples, >= 1.
+    seed, log_every
+        As in :class:`BreedResampler`.
+    """
+
+    name = "RAD"
+    needs_losses = False
+
+    def __init__(self, k=1.0, c=1.0, *, num_candidates=None, period=100, seed=None, log_every=None):
+        super().__init__(period, seed, log_every)
+        self.k = check_real("k", k, 0.0)
+        self.c = check_real("c", c, 0.0)
+        if num_candidates is not None:
+            num_candidates = check_integer("num_candidates", num_candidates, minimum=1)
+        self.num_candidates = num_candidates
+
+    def on_train_begin(self):
+        super().on_train_begin()
+        if self.sample_data:
+            raise TypeError(
+                "RADResampler needs a deepxde.data.PDE or TimePDE data object: scoring its "
+                "candidates on simulation data would run the simulator on all of them; use "
+                "BreedResampler or R3Resampler there"
+            )
+        if self.num_candidates is not None and self.num_candidates < self.num_points:
+            raise ValueError(
+                f"num_candidates must be >= the number of PDE points ({self.num_points}), "
+                f"got {self.num_candidates}"
+            )
+
+    def _new_points(self, points, losses, step):
+        count = self.num_candidates or 10 * len(points)
+        candidates = self.domain.sample(count, self.rng)
+        fitness = np.sqrt(predicted_loss(self.model, self.model.data.pde, candidates))
+        self.residual_source = "predict"
+        return rad_points(candidates, fitness, len(points), self.rng, k=self.k, c=self.c).points
+
+    def _describe(self):
+        count = self.num_candidates or 10 * self.num_points
+        return f"{self.num_points} points drawn from {count} candidates, k = {self.k}, c = {self.c}"

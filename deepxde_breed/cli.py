@@ -45,7 +45,7 @@ def build_parser():
     )
     train.add_argument(
         "--period", type=int, default=None,
-        help="optimizer steps between resamples (default: 100 for breed and uniform, 1 for r3)",
+        help="optimizer steps between resamples (default: 100 for breed, rad and uniform, 1 for r3)",
     )
     train.add_argument(
         "--eval-every", type=int, default=None,

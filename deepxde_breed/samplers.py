@@ -289,6 +289,86 @@ def r3_points(points, fitness, domain, rng):
     return R3Result(np.concatenate([kept, uniform], axis=0), len(kept), num_invalid)
 
 
+@dataclasses.dataclass
+class RADResult:
+    """New collocation set from :func:`rad_points`.
+
+    Attributes
+    ----------
+    points : numpy.ndarray
+        Shape ``(num_points, dim)``, drawn from the candidates without replacement.
+    num_invalid_fitness : int
+        Candidates whose fitness was NaN, infinite or negative; they get only the
+        constant part ``c`` of the density.
+    """
+
+    points: np.ndarray
+    num_invalid_fitness: int
+
+
+def rad_points(candidates, fitness, num_points, rng, *, k=1.0, c=1.0):
+    """Draw a residual-based adaptive distribution (RAD) collocation set.
+
+    Wu et al. ("A comprehensive study of non-adaptive and residual-based adaptive
+    sampling for physics-informed neural networks", 2023) sample new points with
+    density ``p(x) ∝ |r(x)| ** k / mean(|r| ** k) + c``. Here the density is
+    evaluated on uniform ``candidates`` and ``num_points`` of them are drawn
+    without replacement with probabilities proportional to it. NaN, infinite and
+    negative fitness values count as zero residual.
+
+    Parameters
+    ----------
+    candidates : array_like, shape (m, dim)
+        Uniform candidate points, ``m >= num_points``.
+    fitness : array_like, shape (m,)
+        Absolute residual ``|r|`` at each candidate.
+    num_points : int
+        Size of the new set.
+    rng : numpy.random.Generator
+        Source of randomness.
+    k : float, default 1.0
+        Exponent of the residual, >= 0.
+    c : float, default 1.0
+        Constant added to the normalised residual, >= 0. With ``c > 0`` every
+        candidate keeps a chance, so the draw never fails.
+
+    Returns
+    -------
+    RADResult
+    """
+    candidates = np.asarray(candidates)
+    fitness = _check_per_point("fitness", fitness, len(candidates))
+    num_points = check_integer("num_points", num_points, minimum=0, maximum=len(candidates))
+    k = check_real("k", k, 0.0)
+    c = check_real("c", c, 0.0)
+
+    valid = np.isfinite(fitness) & (fitness >= 0)
+    powered = np.zeros(len(candidates))
+    if np.any(valid):
+        largest = fitness[valid].max()
+        if largest > 0:
+            powered[valid] = (fitness[valid] / largest) ** k
+    mean = powered.mean()
+    density = (powered / mean if mean > 0 else powered) + c
+    if not density.sum() > 0:
+        warnings.warn(
+            "RAD density is zero everywhere (c = 0 and no usable residual); drawing candidates uniformly",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        density = np.ones(len(candidates))
+
+    # Without replacement, a candidate of zero density must not be drawn, so the
+    # draw is limited to candidates of positive density; the rest fill in last.
+    positive = np.flatnonzero(density > 0)
+    count = min(num_points, len(positive))
+    chosen = rng.choice(positive, size=count, replace=False, p=density[positive] / density[positive].sum())
+    if count < num_points:
+        others = np.setdiff1d(np.arange(len(candidates)), chosen)
+        chosen = np.concatenate([chosen, rng.choice(others, size=num_points - count, replace=False)])
+    return RADResult(candidates[chosen], int(np.count_nonzero(~valid)))
+
+
 def uniform_points(num_points, domain, rng):
     """Draw ``num_points`` fresh uniform points in the domain."""
     return domain.sample(num_points, rng)

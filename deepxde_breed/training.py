@@ -16,11 +16,11 @@ import numpy as np
 
 from ._files import atomic_path
 from ._validation import check_choice, check_integer
-from .callbacks import BreedResampler, R3Resampler, UniformResampler
+from .callbacks import BreedResampler, R3Resampler, RADResampler, UniformResampler
 
 logger = logging.getLogger("deepxde_breed")
 
-SAMPLERS = ("breed", "r3", "uniform", "fixed")
+SAMPLERS = ("breed", "r3", "rad", "uniform", "fixed")
 HISTORY_COLUMNS = ("iteration", "seconds", "training_loss", "relative_l2_error")
 
 
@@ -40,6 +40,8 @@ def make_sampler(name, problem, *, period=None, seed=None, log_every=None):
         return BreedResampler(**problem.breed_settings, **options)
     if name == "r3":
         return R3Resampler(**options)
+    if name == "rad":
+        return RADResampler(**options)
     return UniformResampler(**options)
 
 
@@ -104,7 +106,7 @@ def train_problem(problem, sampler, iterations, *, seed=0, output=None, period=N
     ----------
     problem : object
         A ready-made problem such as :class:`~deepxde_breed.problems.AllenCahn`.
-    sampler : {"breed", "r3", "uniform", "fixed"}
+    sampler : {"breed", "r3", "rad", "uniform", "fixed"}
         Collocation sampler; ``"fixed"`` keeps the initial points.
     iterations : int
         Adam iterations, >= 1.

@@ -4,7 +4,7 @@ import deepxde as dde
 import numpy as np
 import pytest
 
-from deepxde_breed import BreedResampler, R3Resampler, UniformResampler
+from deepxde_breed import BreedResampler, R3Resampler, RADResampler, UniformResampler
 from deepxde_breed import residuals as residuals_module
 from deepxde_breed.residuals import predicted_loss
 
@@ -12,6 +12,7 @@ CALLBACKS = {
     "breed": lambda **kw: BreedResampler(sigma=1e-3, ratio_steps=50, **kw),
     "r3": lambda **kw: R3Resampler(**kw),
     "uniform": lambda **kw: UniformResampler(**kw),
+    "rad": lambda **kw: RADResampler(num_candidates=200, **kw),
 }
 
 
@@ -290,9 +291,18 @@ def test_breed_sigma_per_coordinate_checked_against_geometry():
         (lambda: R3Resampler(period=0), ValueError, r"period must be >= 1, got 0"),
         (lambda: R3Resampler(period=2.0), TypeError, r"period must be an integer, got 2.0"),
         (lambda: UniformResampler(period=-3), ValueError, r"period must be >= 1, got -3"),
+        (lambda: RADResampler(k=-1), ValueError, r"k must be >= 0.0, got -1.0"),
+        (lambda: RADResampler(c="1"), TypeError, r"c must be a real number, got '1'"),
+        (lambda: RADResampler(num_candidates=0), ValueError, r"num_candidates must be >= 1, got 0"),
         (lambda: UniformResampler(seed="a"), TypeError, r"seed must be an integer, got 'a'"),
     ],
 )
 def test_callback_invalid_arguments(factory, error, match):
     with pytest.raises(error, match=match):
         factory()
+
+
+def test_rad_rejects_too_few_candidates():
+    model = build_heat_model()
+    with pytest.raises(ValueError, match=r"num_candidates must be >= the number of PDE points \(80\), got 50"):
+        model.train(iterations=1, callbacks=[RADResampler(num_candidates=50)], verbose=0)

@@ -57,7 +57,7 @@ def test_cli_paper_variant_runs(tmp_path, sampler):
         (["--iterations", "0"], "iterations must be >= 1, got 0"),
         (["--period", "0"], "period must be >= 1, got 0"),
         (["--num-points", "0"], "num_points must be >= 1, got 0"),
-        (["--sampler", "rad"], "invalid choice: 'rad'"),
+        (["--sampler", "rar"], "invalid choice: 'rar'"),
         (["--variant", "periodic"], "variant of allen-cahn must be one of: 'deepxde', 'paper'; got 'periodic'"),
     ],
 )

@@ -9,6 +9,7 @@ from deepxde_breed.samplers import (
     num_children,
     parent_probabilities,
     r3_points,
+    rad_points,
     uniform_points,
 )
 from geometries import is_inside, make_geometries
@@ -300,3 +301,56 @@ def test_samplers_emit_no_warning_on_normal_losses():
         warnings.simplefilter("error")
         breed_points(square_points(50), np.ones(50), 0.5, 1e-3, SQUARE, np.random.default_rng(0))
         r3_points(square_points(50), np.arange(50.0), SQUARE, np.random.default_rng(0))
+
+
+# RAD
+
+
+def test_rad_density_follows_residual():
+    # Two halves of the square: |r| = 3 on the left, 0 on the right; with k = 1 and
+    # c = 1 the density is 3 / 1.5 + 1 = 3 on the left and 1 on the right, so a
+    # draw of 1000 from 20,000 candidates puts about 3/4 of the points on the left.
+    candidates = square_points(20000, seed=21)
+    fitness = np.where(candidates[:, 0] < 1.0, 3.0, 0.0)
+    result = rad_points(candidates, fitness, 1000, np.random.default_rng(0))
+    share = np.mean(result.points[:, 0] < 1.0)
+    # The binomial standard error is about 0.014, so 0.05 is a 3.5-sigma bound.
+    assert share == pytest.approx(0.75, abs=0.05)
+
+
+def test_rad_draws_without_replacement():
+    candidates = square_points(100)
+    result = rad_points(candidates, np.arange(100.0), 100, np.random.default_rng(0))
+    assert len(np.unique(result.points, axis=0)) == 100
+
+
+def test_rad_zero_constant_skips_zero_density_until_needed():
+    candidates = square_points(10)
+    fitness = np.zeros(10)
+    fitness[:3] = 1.0
+    result = rad_points(candidates, fitness, 3, np.random.default_rng(0), c=0.0)
+    assert {tuple(point) for point in result.points} == {tuple(point) for point in candidates[:3]}
+    result = rad_points(candidates, fitness, 5, np.random.default_rng(0), c=0.0)
+    assert len(np.unique(result.points, axis=0)) == 5
+
+
+def test_rad_non_finite_fitness_counted():
+    fitness = np.array([np.nan, np.inf, 1.0, 2.0])
+    result = rad_points(square_points(4), fitness, 2, np.random.default_rng(0))
+    assert result.num_invalid_fitness == 2
+    assert np.all(np.isfinite(result.points))
+
+
+@pytest.mark.parametrize(
+    ("keywords", "error", "match"),
+    [
+        ({"num_points": 11}, ValueError, r"num_points must be in \[0, 10\], got 11"),
+        ({"k": -1.0}, ValueError, r"k must be >= 0.0, got -1.0"),
+        ({"c": -0.5}, ValueError, r"c must be >= 0.0, got -0.5"),
+    ],
+)
+def test_rad_invalid_arguments(keywords, error, match):
+    arguments = {"num_points": 5}
+    arguments.update(keywords)
+    with pytest.raises(error, match=match):
+        rad_points(square_points(10), np.ones(10), rng=np.random.default_rng(0), **arguments)
