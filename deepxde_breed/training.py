@@ -123,7 +123,8 @@ def train_problem(problem, sampler, iterations, *, seed=0, output=None, period=N
     -------
     dict
         ``metrics`` (``{"relative L2 error": value}``), ``history`` (rows of
-        ``HISTORY_COLUMNS``), ``model`` and ``callback``.
+        ``history_columns``), ``history_columns`` (``HISTORY_COLUMNS``),
+        ``points`` (the final PDE collocation points), ``model`` and ``callback``.
     """
     iterations = check_integer("iterations", iterations, minimum=1)
     seed = check_integer("seed", seed, minimum=0)
@@ -153,4 +154,11 @@ def train_problem(problem, sampler, iterations, *, seed=0, output=None, period=N
         from .plotting import plot_training_summary
 
         plot_training_summary(problem, model, history.rows, sampler, os.path.join(output, "summary.png"))
-    return {"metrics": {"relative L2 error": error}, "history": history.rows, "model": model, "callback": callback}
+    return {
+        "metrics": {"relative L2 error": error},
+        "history": history.rows,
+        "history_columns": HISTORY_COLUMNS,
+        "points": np.array(model.data.train_x_all),
+        "model": model,
+        "callback": callback,
+    }
