@@ -18,6 +18,9 @@ import os
 import sys
 
 os.environ.setdefault("DDE_BACKEND", "pytorch")
+# Dask logs every worker start and stop at INFO. Worker processes read this
+# variable too, and Dask's warnings and errors still show.
+os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 from deepxde_breed._files import atomic_path  # noqa: E402
 from deepxde_breed.benchmark import expand_tasks, load_profile, load_results, run_sweep, summarize, summary_markdown  # noqa: E402
@@ -43,8 +46,6 @@ def build_parser():
 def main(argv=None):
     arguments = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
-    # Dask logs every worker start and stop at INFO; its warnings and errors still show.
-    logging.getLogger("distributed").setLevel(logging.WARNING)
     for name in ("jobs", "threads"):
         if getattr(arguments, name) < 1:
             raise SystemExit(f"--{name} must be >= 1, got {getattr(arguments, name)}")

@@ -14,9 +14,9 @@ entry names a registered problem and its sweep::
 
 ``variant``, ``num_points``, ``period`` and ``eval_every`` are optional and default
 to the problem's own. ``errors`` names the error columns of the history that the
-summary reports (default ``["relative_l2_error"]``); ``thresholds`` are the error
-levels whose first crossing the summary reports, and a seed counts as converged
-when its final error is at most ``converged_below``.
+summary reports (default ``["relative_l2_error"]``). ``thresholds`` are the error
+levels whose first crossing the summary reports. A seed counts as converged when
+its final error is at most ``converged_below``.
 """
 
 import dataclasses
@@ -126,11 +126,15 @@ def _is_number(value):
 
 
 def expand_tasks(profile):
-    """Return the list of tasks of a profile, problems first, then samplers, then seeds."""
+    """Return the list of tasks of a profile: by problem, then seed, then sampler.
+
+    Seeds vary slower than samplers, so a sweep stopped early has compared every
+    sampler on the first seeds.
+    """
     tasks = []
     for entry in profile["problems"]:
-        for sampler in entry["samplers"]:
-            for seed in entry["seeds"]:
+        for seed in entry["seeds"]:
+            for sampler in entry["samplers"]:
                 tasks.append(
                     Task(
                         problem=entry["problem"],
