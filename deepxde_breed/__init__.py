@@ -12,6 +12,7 @@ from .callbacks import BreedResampler, R3Resampler, RADResampler, UniformResampl
 from .domain import Domain  # noqa: E402
 from .samplers import breed_points, r3_points, rad_points, uniform_points  # noqa: E402
 from .schedules import linear_schedule  # noqa: E402
+from .simulation import SimulatorData  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -26,4 +27,5 @@ __all__ = [
     "rad_points",
     "uniform_points",
     "linear_schedule",
+    "SimulatorData",
 ]
