@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("DDE_BACKEND", "pytorch")
 
 from .callbacks import BreedResampler, R3Resampler, RADResampler, UniformResampler  # noqa: E402
+from .checkpoints import ResamplerCheckpoint, restore_checkpoint, save_checkpoint  # noqa: E402
 from .domain import Domain  # noqa: E402
 from .samplers import breed_points, r3_points, rad_points, uniform_points  # noqa: E402
 from .schedules import linear_schedule  # noqa: E402
@@ -21,6 +22,9 @@ __all__ = [
     "R3Resampler",
     "RADResampler",
     "UniformResampler",
+    "ResamplerCheckpoint",
+    "save_checkpoint",
+    "restore_checkpoint",
     "Domain",
     "breed_points",
     "r3_points",

@@ -2,20 +2,22 @@
 
 Two sources give the residual at the current collocation points:
 
-* **Captured** (PyTorch backend): ``data.pde`` is wrapped so that the residual
-  tensor computed inside the training step is kept as a detached copy. It is the
-  residual at the network parameters before the optimizer update and costs no
-  extra forward pass. Only calls made while the network is in training mode with
-  parameters that require gradients are kept, which excludes DeepXDE's
-  ``Model._test`` and ``Model.predict``.
-* **Predicted** (fallback): ``model.predict(points, operator=pde)``, one extra
-  forward and backward pass at the current parameters. It is used with other
-  backends, and whenever no captured residual matches the current training set
-  (for example right after another callback changed the points).
+* **Captured** (every optimizer but L-BFGS): ``data.pde`` is wrapped so that the
+  residual tensor computed inside the training step is kept as a detached copy.
+  It costs no extra forward pass. With Adam and the other first-order optimizers
+  it is the residual at the network parameters before the optimizer update. With
+  DeepXDE's NNCG and its Armijo line search, the last loss evaluation of a step,
+  and so the capture, is at the accepted step. Only calls made while the network
+  is in training mode with parameters that require gradients are kept, which
+  excludes DeepXDE's ``Model._test`` and ``Model.predict``.
+* **Predicted** (fallback): the PDE evaluated at the points with the current
+  parameters, one extra forward and backward pass. It is used under L-BFGS, and
+  whenever no captured residual matches the current training set (for example
+  right after another callback changed the points).
 """
 
 import numpy as np
-from deepxde import backend, utils
+from deepxde import backend, config, gradients, utils
 
 
 class ResidualCapture:
@@ -99,6 +101,41 @@ def pointwise_loss(residuals):
 
 
 def predicted_loss(model, pde, points):
-    """Return the per-point loss at ``points`` from ``model.predict(operator=pde)``."""
-    residuals = model.predict(points, operator=pde)
-    return pointwise_loss(residuals)
+    """Return the per-point loss at ``points`` with the current network parameters.
+
+    A PDE with auxiliary variables (three arguments) is evaluated here with the
+    auxiliary variables of ``points``, because DeepXDE 1.15's ``Model.predict``
+    raises ``NotImplementedError`` for such an operator on the PyTorch backend.
+    Any other PDE goes through ``model.predict(points, operator=pde)``.
+    """
+    if utils.get_num_args(pde) == 3 and backend.backend_name == "pytorch":
+        return pointwise_loss(_residual_with_auxiliary_variables(model, pde, points))
+    return pointwise_loss(model.predict(points, operator=pde))
+
+
+def _residual_with_auxiliary_variables(model, pde, points):
+    """Evaluate ``pde(inputs, outputs, auxiliary_variables)`` at ``points`` with PyTorch."""
+    torch = backend.torch
+    data = model.data
+    if getattr(data, "auxiliary_var_fn", None) is None:
+        raise ValueError(
+            "the PDE takes auxiliary variables (three arguments), but the data object has no "
+            "auxiliary_var_function to compute them at new points"
+        )
+    real = config.real(np)
+    points = np.asarray(points, dtype=real)
+    auxiliary = torch.as_tensor(np.asarray(data.auxiliary_var_fn(points), dtype=real))
+
+    net = model.net
+    saved_auxiliary = net.auxiliary_vars
+    net.eval()
+    try:
+        net.auxiliary_vars = auxiliary
+        inputs = torch.as_tensor(points).requires_grad_()
+        outputs = net(inputs)
+        residual = pde(inputs, outputs, auxiliary)
+    finally:
+        net.auxiliary_vars = saved_auxiliary
+        # DeepXDE caches Jacobians and Hessians per input tensor, and these inputs are not reused.
+        gradients.clear()
+    return utils.to_numpy(residual)
