@@ -45,11 +45,13 @@ def build_parser():
     )
     train.add_argument(
         "--period", type=int, default=None,
-        help="optimizer steps between resamples (default: 100 for breed, rad and uniform, 1 for r3)",
+        help="optimizer steps between resamples (default: on PINN problems 100 for breed, rad "
+        "and uniform and 1 for r3; on ipgd the optimizer steps of one sampling round, 100)",
     )
     train.add_argument(
         "--eval-every", type=int, default=None,
-        help="steps between error evaluations (default: iterations / 20)",
+        help="iterations (rounds on ipgd) between error evaluations (default: iterations / 20 "
+        "on PINN problems, 1 round on ipgd)",
     )
     train.add_argument("--quiet", action="store_true", help="log warnings only, no progress")
     return parser

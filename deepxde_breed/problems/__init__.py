@@ -8,9 +8,24 @@ problem, trained on simulator outputs instead of PDE residuals, provides its own
 
 from .allen_cahn import AllenCahn
 from .base import PINNProblem
+from .burgers import Burgers
+from .convection import Convection, ConvectionBeta30, ConvectionBeta50
+from .diffusion import Diffusion
+from .helmholtz import Helmholtz
+from .ipgd import IPGD
+from .reaction import Reaction
+from .wave import Wave
 
 PROBLEMS = {
     AllenCahn.name: AllenCahn,
+    Burgers.name: Burgers,
+    ConvectionBeta30.name: ConvectionBeta30,
+    ConvectionBeta50.name: ConvectionBeta50,
+    Diffusion.name: Diffusion,
+    Helmholtz.name: Helmholtz,
+    IPGD.name: IPGD,
+    Reaction.name: Reaction,
+    Wave.name: Wave,
 }
 
 
@@ -33,4 +48,19 @@ def list_problems():
     return [(name, PROBLEMS[name]().description) for name in sorted(PROBLEMS)]
 
 
-__all__ = ["PROBLEMS", "AllenCahn", "PINNProblem", "get_problem", "list_problems"]
+__all__ = [
+    "PROBLEMS",
+    "AllenCahn",
+    "Burgers",
+    "Convection",
+    "ConvectionBeta30",
+    "ConvectionBeta50",
+    "Diffusion",
+    "Helmholtz",
+    "IPGD",
+    "PINNProblem",
+    "Reaction",
+    "Wave",
+    "get_problem",
+    "list_problems",
+]
