@@ -1,7 +1,6 @@
 import deepxde as dde
 import numpy as np
 import pytest
-import torch
 
 from deepxde_breed import BreedResampler, R3Resampler, SimulatorData, UniformResampler
 
