@@ -358,8 +358,8 @@ def rad_points(candidates, fitness, num_points, rng, *, k=1.0, c=1.0):
         )
         density = np.ones(len(candidates))
 
-    # Without replacement, a candidate of zero density must not be drawn, so the
-    # draw is limited to candidates of positive density; the rest fill in last.
+    # A draw without replacement cannot take a candidate of zero density. The draw
+    # is therefore limited to candidates of positive density, and the rest fill in last.
     positive = np.flatnonzero(density > 0)
     count = min(num_points, len(positive))
     chosen = rng.choice(positive, size=count, replace=False, p=density[positive] / density[positive].sum())

@@ -244,7 +244,8 @@ def test_callback_logs_at_interval(caplog):
     messages = [record.getMessage() for record in caplog.records if record.name == "deepxde_breed"]
     assert len(messages) == 2
     assert messages[0].startswith("Breed at iteration 5: ratio")
-    assert "children" in messages[0] and "out-of-domain redraws" in messages[0]
+    assert "children" in messages[0]
+    assert "out-of-domain redraws" in messages[0]
 
 
 def test_uniform_log_line(caplog):

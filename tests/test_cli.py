@@ -30,7 +30,8 @@ def test_cli_train_end_to_end(tmp_path, sampler):
     last_line = completed.stdout.strip().splitlines()[-1]
     assert last_line.startswith("relative L2 error: ")
     error = float(last_line.split(": ")[1])
-    assert math.isfinite(error) and error > 0
+    assert math.isfinite(error)
+    assert error > 0
 
     rows = read_history(output / "history.csv")
     assert list(rows[0]) == ["iteration", "seconds", "training_loss", "relative_l2_error"]
