@@ -463,9 +463,9 @@ class BreedResampler(_Resampler):
 
     Breed (Dymchenko and Raffin, 2023) draws ``floor(N_s * r)`` children from
     Gaussians ``N(x_j, sigma * I)`` around parents chosen with probability
-    proportional to their per-point PDE loss ``l_j = sum_k r_k(x_j) ** 2``, and
-    ``N_s - floor(N_s * r)`` uniform points; ``N_s`` is the number of PDE points
-    the data object had when training began. The ratio ``r`` follows
+    proportional to their per-point PDE loss ``l_j = sum_k r_k(x_j) ** 2``. The
+    other ``N_s - floor(N_s * r)`` points are uniform. ``N_s`` is the number of
+    PDE points the data object had when training began. The ratio ``r`` follows
     :func:`~deepxde_breed.schedules.linear_schedule` over the training iteration.
 
     A child outside the domain is drawn again from the same Gaussian, at most

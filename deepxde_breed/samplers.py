@@ -330,7 +330,8 @@ def rad_points(candidates, fitness, num_points, rng, *, k=1.0, c=1.0):
         Exponent of the residual, >= 0.
     c : float, default 1.0
         Constant added to the normalised residual, >= 0. With ``c > 0`` every
-        candidate keeps a chance, so the draw never fails.
+        candidate has a positive probability, so all ``num_points`` are drawn
+        from the weighted distribution.
 
     Returns
     -------

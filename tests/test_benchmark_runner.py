@@ -200,3 +200,17 @@ def test_profile_quick_and_paper_load():
     for name in ("quick", "paper"):
         profile = load_profile(name)
         assert expand_tasks(profile)
+
+
+def test_run_task_surrogate_problem_columns(tmp_path):
+    from deepxde_breed.benchmark import Task, run_task
+
+    task = Task(problem="ipgd", variant=None, sampler="breed", seed=0, iterations=2, num_points=100, period=5)
+    path = run_task(task, str(tmp_path))
+
+    with open(path, newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert list(rows[0])[:7] == ["problem", "variant", "sampler", "seed", "iteration", "seconds", "training_loss"]
+    assert "validation_error_hard" in rows[0]
+    assert [int(row["iteration"]) for row in rows] == [0, 1, 2]
+    assert (tmp_path / "ipgd" / "breed-seed0.npy").exists()

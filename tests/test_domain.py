@@ -42,7 +42,7 @@ def test_domain_contains_rejects_non_finite_rows():
 
 
 def test_domain_sample_is_uniform_in_rectangle():
-    # The mean of 20,000 uniform points on [0, 2] x [0, 1] is (1, 0.5); the
+    # The mean of 20,000 uniform points on [0, 2] x [0, 1] is (1, 0.5). The
     # standard error per coordinate is below 0.005, so 0.02 is a 4-sigma bound.
     points = Domain(GEOMETRIES["rectangle"]).sample(20000, np.random.default_rng(2))
     assert np.allclose(points.mean(axis=0), [1.0, 0.5], atol=0.02)

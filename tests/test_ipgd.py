@@ -175,7 +175,7 @@ def test_train_history(small_problem, tmp_path, sampler, simulated):
 
     with open(tmp_path / "history.csv", newline="") as stream:
         written = list(csv.DictReader(stream))
-    assert [int(row["round"]) for row in written] == [0, 2, 3]
+    assert [int(row["iteration"]) for row in written] == [0, 2, 3]
     assert float(written[-1]["validation_error_hard"]) == pytest.approx(rows[-1][4], rel=1e-7)
     assert (tmp_path / "summary.png").stat().st_size > 10000
 
@@ -278,7 +278,7 @@ def test_cli_train_breed(tmp_path):
 
     with open(output / "history.csv", newline="") as stream:
         rows = list(csv.DictReader(stream))
-    assert [int(row["round"]) for row in rows] == [0, 1, 2, 3]
+    assert [int(row["iteration"]) for row in rows] == [0, 1, 2, 3]
     assert [int(row["simulated_samples"]) for row in rows] == [200, 200, 400, 600]
     # The CLI prints 6 significant digits.
     assert float(rows[-1]["validation_error_uniform"]) == pytest.approx(errors[0], rel=1e-5)

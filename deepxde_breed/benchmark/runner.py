@@ -50,9 +50,6 @@ def run_task(task, results, threads=1):
     os.makedirs(os.path.dirname(csv_path), exist_ok=True)
 
     history, columns, points = _train(task, threads)
-    # Every CSV of a sweep counts progress in one column: for a surrogate problem
-    # its sampling rounds.
-    columns = ["iteration" if column == "round" else column for column in columns]
 
     with atomic_path(points_path) as temporary, open(temporary, "wb") as stream:
         np.save(stream, np.asarray(points))

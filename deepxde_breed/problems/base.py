@@ -11,7 +11,7 @@ class PINNProblem:
     """PDE problem ready to train with DeepXDE and to score against a reference.
 
     A subclass sets the class attributes below and implements ``pde``,
-    ``build_net`` and ``compute_reference``; it overrides ``conditions`` and
+    ``build_net`` and ``compute_reference``. It overrides ``conditions`` and
     ``compile`` where its source used soft conditions or other optimizer
     settings.
 

@@ -44,7 +44,8 @@ SQUARE = (-2.0, 2.0)
 SAMPLERS = ("breed", "r3", "uniform", "fixed")
 PLATEAU_MONITORS = ("training", "validation")
 HISTORY_COLUMNS = (
-    "round",
+    # Named like the PINN problems' column so that sweeps share one layout; it counts rounds.
+    "iteration",
     "seconds",
     "training_loss",
     "validation_error_uniform",
